@@ -1,0 +1,53 @@
+/** A listener map: event name → payload type. */
+export type EventMap = Record<string, unknown>
+
+export type Emitter<Events extends EventMap> = {
+  /** Subscribes to one event; returns the function that unsubscribes. */
+  on<Name extends keyof Events>(name: Name, listener: (payload: Events[Name]) => void): () => void
+  /** Calls every listener of `name` in subscription order. A listener that throws does not stop the others. */
+  emit<Name extends keyof Events>(name: Name, payload: Events[Name]): void
+}
+
+/**
+ * A tiny typed event emitter. Errors thrown by listeners are handed to `onListenerError`
+ * (by default `reportError`, which reaches `window.onerror` without throwing, or `console.error`).
+ *
+ * @example
+ * const events = createEmitter<{ ready: { ms: number } }>()
+ * const off = events.on('ready', ({ ms }) => console.log(ms))
+ * events.emit('ready', { ms: 12 }) // logs 12
+ * off()
+ */
+export function createEmitter<Events extends EventMap>(
+  onListenerError: (error: unknown) => void = report,
+): Emitter<Events> {
+  const listeners = new Map<keyof Events, Set<(payload: never) => void>>()
+  return {
+    on(name, listener) {
+      let set = listeners.get(name)
+      if (!set) listeners.set(name, (set = new Set()))
+      set.add(listener as (payload: never) => void)
+      return () => {
+        set.delete(listener as (payload: never) => void)
+      }
+    },
+    emit(name, payload) {
+      const set = listeners.get(name)
+      if (!set) return
+      // Copy first: a listener may unsubscribe itself or others while we iterate.
+      for (const listener of [...set]) {
+        try {
+          ;(listener as (payload: Events[typeof name]) => void)(payload)
+        } catch (error) {
+          onListenerError(error)
+        }
+      }
+    },
+  }
+}
+
+function report(error: unknown): void {
+  const g = globalThis as { reportError?: (error: unknown) => void }
+  if (typeof g.reportError === 'function') g.reportError(error)
+  else console.error(error)
+}
