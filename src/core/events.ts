@@ -1,3 +1,5 @@
+import { sharedValue } from './stores.js'
+
 /** A listener map: event name → payload type. */
 export type EventMap = Record<string, unknown>
 
@@ -50,4 +52,46 @@ function report(error: unknown): void {
   const g = globalThis as { reportError?: (error: unknown) => void }
   if (typeof g.reportError === 'function') g.reportError(error)
   else console.error(error)
+}
+
+/** Counts and timings of one catalog localization pass. */
+export type CatalogLocalized = {
+  /** Price elements written with a local price. */
+  localized: number
+  /** Of those, how many came from the cache (no request on the critical path). */
+  fromCache: number
+  /** Elements left in base currency (item excluded, no price for the code, or no rate). */
+  unlocalized: number
+  /** Milliseconds from the call to the last write. */
+  ms: number
+}
+
+/** The discrete happenings of the SDK, by name. State lives in stores (`$session`); these only announce. */
+export type SdkEvents = {
+  /** The session is known (or localization is off: `experience` undefined) and localizers may run. */
+  ready: { experience: string | undefined }
+  /** The shopper's experience changed (country picker, `setCountry`, another tab). */
+  sessionChanged: { experience: string; country: string; currency: string }
+  catalogLocalized: CatalogLocalized
+  /** Something failed; the page shows base prices where it had to. Never thrown at the page. */
+  error: { code: string; message: string; error: unknown }
+}
+
+type SdkEmitter = Emitter<SdkEvents>
+const emitter = (): SdkEmitter => sharedValue('events', () => createEmitter<SdkEvents>())
+
+/**
+ * Subscribes to an SDK event (shared by every copy of the SDK on the page); returns the function
+ * that unsubscribes.
+ *
+ * @example
+ * const off = on('catalogLocalized', ({ localized, ms }) => console.log(`${localized} prices in ${ms} ms`))
+ */
+export function on<Name extends keyof SdkEvents>(name: Name, listener: (payload: SdkEvents[Name]) => void): () => void {
+  return emitter().on(name, listener)
+}
+
+/** Emits an SDK event to every subscriber. */
+export function emit<Name extends keyof SdkEvents>(name: Name, payload: SdkEvents[Name]): void {
+  emitter().emit(name, payload)
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sharedAtom } from './stores.js'
+import { sharedAtom, sharedValue } from './stores.js'
 
 describe('sharedAtom', () => {
   it('gives two copies with the same key one underlying store', () => {
@@ -22,5 +22,13 @@ describe('sharedAtom', () => {
     expect(store.get()).toBe('x')
     expect(g[key]).toBeInstanceOf(Map)
     g[key] = before
+  })
+})
+
+describe('sharedValue', () => {
+  it('creates the value once and hands every caller the same one', () => {
+    let created = 0
+    const make = () => ({ id: ++created })
+    expect([sharedValue('test-value', make), sharedValue('test-value', make), created]).toEqual([{ id: 1 }, { id: 1 }, 1])
   })
 })

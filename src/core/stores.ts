@@ -1,6 +1,7 @@
 import { atom, type WritableAtom } from 'nanostores'
 
 const REGISTRY = Symbol.for('flow-storefront.stores')
+const VALUES = Symbol.for('flow-storefront.values')
 
 type Registry = Map<string, WritableAtom<unknown>>
 
@@ -48,4 +49,18 @@ export function sharedAtom<Value>(key: string, initial: Value): SharedAtom<Value
     listen: (listener) => store().listen(listener),
     subscribe: (listener) => store().subscribe(listener),
   }
+}
+
+/**
+ * A page-wide singleton (an emitter, the configuration) shared by every copy of the SDK, created
+ * by `create` on first use.
+ *
+ * @example
+ * const events = sharedValue('events', () => createEmitter())
+ */
+export function sharedValue<Value>(key: string, create: () => Value): Value {
+  const g = globalThis as { [VALUES]?: Map<string, unknown> }
+  const map = (g[VALUES] ??= new Map())
+  if (!map.has(key)) map.set(key, create())
+  return map.get(key) as Value
 }
