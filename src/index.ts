@@ -3,12 +3,13 @@
 
 export { FlowStorefrontError, isFlowStorefrontError } from './core/errors.js'
 export type { FlowErrorCode, FlowErrorOptions } from './core/errors.js'
-export { createEmitter } from './core/events.js'
-export type { Emitter, EventMap } from './core/events.js'
+export { createEmitter, on } from './core/events.js'
+export type { CatalogLocalized, Emitter, EventMap, SdkEvents } from './core/events.js'
 export { VERSION } from './core/env.js'
-export { sharedAtom } from './core/stores.js'
-export type { SharedAtom } from './core/stores.js'
+export { configure, getConfig } from './core/config.js'
+export type { Config, ConfigOptions } from './core/config.js'
 export {
+  addMinor,
   allocate,
   convertMinor,
   currencyDecimals,
@@ -21,6 +22,5 @@ export {
   toMinor,
 } from './core/money.js'
 export type { CurrencyFormat, LabelFormatter, Rounding } from './core/money.js'
-export { createHttp } from './core/http.js'
-export { cacheKey, createCache } from './core/cache.js'
-export type { Cache } from './core/cache.js'
+export * from './session/index.js'
+export * from './price/index.js'

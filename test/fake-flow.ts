@@ -74,7 +74,7 @@ export function createFakeFlow(): FakeFlow {
   }
 
   const fakeFetch: typeof fetch = async (input, init) => {
-    const request = input instanceof Request ? input : new Request(input, init)
+    const request = new Request(input, init)
     const url = new URL(request.url)
     calls.push({ method: request.method, path: url.pathname, search: url.search, authorization: request.headers.get('authorization') })
     if (gate) await gate

@@ -21,6 +21,10 @@ export type StaticServer = { url: string; close(): Promise<void> }
 export async function startStaticServer(headers: (path: string) => Record<string, string> = () => ({})): Promise<StaticServer> {
   const server: Server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)
+    if (pathname === '/favicon.ico') {
+      response.writeHead(204).end()
+      return
+    }
     const file = normalize(join(ROOT, pathname))
     let size = -1
     try {

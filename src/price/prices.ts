@@ -1,0 +1,151 @@
+// Where localized prices come from: memory, then the cache port (IndexedDB), then Flow. One
+// per-experience price document per page, merged as items arrive and written back to the cache.
+import { cacheKey, createCache, type Cache } from '../core/cache.js'
+import { getConfig } from '../core/config.js'
+import { createHttp } from '../core/http.js'
+import { sharedValue } from '../core/stores.js'
+import { PRICE_DOCUMENT_VERSION, type PriceDocument } from './document.js'
+import { itemPrices, itemRates, type LocalizedItem } from './items.js'
+import { parsePriceDocument } from './validate.js'
+
+/** What a price lookup needs to know of the session. */
+export type PriceSession = { id: string; organization: string; experience: string; country: string; currency: string; locale: string; format?: PriceDocument['format'] }
+
+/** Flow accepts at most 100 numbers per localized-items request. */
+export const CHUNK = 100
+
+type PriceState = {
+  cache?: Cache
+  /** By experience key: the document this page knows, and item numbers Flow does not sell there. */
+  docs: Map<string, PriceDocument>
+  unavailable: Map<string, Set<string>>
+}
+const state = (): PriceState => sharedValue<PriceState>('prices', () => ({ docs: new Map(), unavailable: new Map() }))
+
+function cache(): Cache {
+  const current = state()
+  const config = getConfig()
+  return (current.cache ??= createCache({ kind: config.cache, defaultTtlMs: config.cacheTtlMs }))
+}
+
+const keyOf = (session: PriceSession): string =>
+  cacheKey({ organization: session.organization, experience: session.experience, currency: session.currency, name: 'prices', version: `d${PRICE_DOCUMENT_VERSION}` })
+
+/** The document of the session's experience from memory or the cache port (never from the network). */
+export async function cachedDocument(session: PriceSession): Promise<PriceDocument | undefined> {
+  const current = state()
+  const known = current.docs.get(session.experience)
+  if (known) return known
+  const stored = usable(session, await cache().get<unknown>(keyOf(session))) ?? (await prebuilt(session))
+  if (stored) current.docs.set(session.experience, stored)
+  return stored
+}
+
+/** The prebuilt document of `priceDocumentUrl` (the server adapter's `/prices/{experience}.json` on a CDN), if configured. */
+async function prebuilt(session: PriceSession): Promise<PriceDocument | undefined> {
+  const { priceDocumentUrl, fetch: configuredFetch, cacheTtlMs } = getConfig()
+  if (!priceDocumentUrl) return undefined
+  try {
+    const url = priceDocumentUrl.replace('{experience}', encodeURIComponent(session.experience))
+    const response = await (configuredFetch ?? fetch)(url, { credentials: 'omit' })
+    const doc = response.ok ? usable(session, await response.json()) : undefined
+    if (doc) await cache().set(keyOf(session), doc, Math.min(cacheTtlMs, Math.max(0, Date.parse(doc.expires_at) - Date.now())))
+    return doc
+  } catch {
+    // No prebuilt document: the localized-items API fills in.
+    return undefined
+  }
+}
+
+/** A stored or downloaded document, validated; one of another organization or currency is never used. */
+function usable(session: PriceSession, value: unknown): PriceDocument | undefined {
+  if (value === undefined) return undefined
+  try {
+    const doc = parsePriceDocument(value)
+    return doc.organization === session.organization && doc.experience.currency === session.currency ? doc : undefined
+  } catch {
+    return undefined
+  }
+}
+
+
+/** True when Flow said it does not sell this item in the session's experience (this page only). */
+export function isUnavailable(session: PriceSession, number: string): boolean {
+  return state().unavailable.get(session.experience)?.has(number) ?? false
+}
+
+/**
+ * Asks Flow for the localized prices of `numbers` (in parallel chunks of {@link CHUNK}), merges
+ * them into the experience's document, writes it to the cache and returns it. Rejects with a
+ * `FlowStorefrontError` when a chunk fails; chunks that succeeded are kept.
+ */
+export async function fetchPrices(session: PriceSession, numbers: readonly string[]): Promise<PriceDocument> {
+  const config = getConfig()
+  const http = createHttp({
+    apiUrl: config.apiUrl,
+    timeoutMs: config.timeoutMs,
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+    getAuthorization: () => `Session ${session.id}`,
+  })
+  const chunks: string[][] = []
+  for (let i = 0; i < numbers.length; i += CHUNK) chunks.push(numbers.slice(i, i + CHUNK))
+  const results = await Promise.allSettled(
+    chunks.map((chunk) =>
+      http.get<LocalizedItem[]>(`${encodeURIComponent(session.organization)}/experiences/items`, {
+        searchParams: [['experience', session.experience], ['limit', String(CHUNK)], ...chunk.map((n): [string, string] => ['number', n])],
+      }),
+    ),
+  )
+  const items: LocalizedItem[] = []
+  const answered: string[] = []
+  results.forEach((result, i) => {
+    if (result.status !== 'fulfilled' || !Array.isArray(result.value)) return
+    items.push(...result.value)
+    answered.push(...(chunks[i] ?? []))
+  })
+  const doc = merge(session, items, answered)
+  await cache().set(keyOf(session), doc, config.cacheTtlMs)
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed) throw failed.reason
+  return doc
+}
+
+function merge(session: PriceSession, items: LocalizedItem[], answered: string[]): PriceDocument {
+  const current = state()
+  const previous = current.docs.get(session.experience)
+  const now = Date.now()
+  const doc: PriceDocument = {
+    version: PRICE_DOCUMENT_VERSION,
+    organization: session.organization,
+    experience: { key: session.experience, country: session.country, currency: session.currency, locale: session.locale },
+    ...(session.format ? { format: session.format } : {}),
+    generated_at: new Date(now).toISOString(),
+    expires_at: new Date(now + getConfig().cacheTtlMs).toISOString(),
+    rates: previous?.rates ?? [],
+    items: { ...previous?.items },
+  }
+  const unavailable = current.unavailable.get(session.experience) ?? new Set<string>()
+  const found = new Set<string>()
+  for (const item of items) {
+    const entry = itemPrices(item)
+    found.add(item.number)
+    if (entry) doc.items[item.number] = entry
+    else unavailable.add(item.number)
+    for (const rate of itemRates(item)) {
+      if (!doc.rates.some((known) => known.base === rate.base && known.target === rate.target)) doc.rates.push(rate)
+    }
+  }
+  // Numbers Flow left out of a successful answer are not in its catalog for this experience.
+  for (const number of answered) if (!found.has(number) && !doc.items[number]) unavailable.add(number)
+  current.unavailable.set(session.experience, unavailable)
+  current.docs.set(session.experience, doc)
+  return doc
+}
+
+/** Test helper: forget every document this page holds in memory (the cache port keeps its own). */
+export function resetPriceState(): void {
+  const current = state()
+  current.docs.clear()
+  current.unavailable.clear()
+  delete current.cache
+}

@@ -1,0 +1,2 @@
+export { $session, setCountry, setExperience, startSession } from './session.js'
+export type { Session } from './session.js'
