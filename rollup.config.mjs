@@ -11,10 +11,10 @@ import typescript from '@rollup/plugin-typescript'
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 const external = [...Object.keys(pkg.dependencies)]
 
-const constants = (dev) =>
+const constants = (dev, extra = {}) =>
   replace({
     preventAssignment: true,
-    values: { __VERSION__: JSON.stringify(pkg.version), __DEV__: dev },
+    values: { __VERSION__: JSON.stringify(pkg.version), __DEV__: dev, ...extra },
   })
 
 const onwarn = (warning, warn) => {
@@ -44,7 +44,8 @@ export default [
     input: 'src/umd.ts',
     onwarn,
     plugins: [
-      constants('false'),
+      // Dependencies (nanostores) read process.env.NODE_ENV: a script tag has no bundler to do it.
+      constants('false', { 'process.env.NODE_ENV': JSON.stringify('production') }),
       nodeResolve({ browser: true }),
       typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: 'dist', declarationDir: undefined }),
     ],

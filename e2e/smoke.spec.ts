@@ -20,6 +20,7 @@ test('the UMD file works from a plain script tag and sets window.FlowStorefront'
   const problems = await open(page, '/e2e/pages/smoke-umd.html')
   await expect(page.locator('#out')).toHaveText(formatMoney(123456, 'EUR', { locale: 'de-DE' }))
   expect(await page.evaluate(() => typeof (window as { FlowStorefront?: unknown }).FlowStorefront)).toBe('object')
+  expect(await page.locator('body').getAttribute('data-session')).toBe('undefined')
   expect(problems).toEqual([])
 })
 
@@ -28,6 +29,7 @@ test('the ESM build works from <script type="module"> with an import map', async
   await expect(page.locator('#out')).toHaveText(formatMoney(123456, 'JPY', { locale: 'ja-JP' }))
   const version = await page.locator('body').getAttribute('data-version')
   expect(version).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
+  expect(await page.locator('body').getAttribute('data-session')).toBe('undefined')
   expect(problems).toEqual([])
 })
 
@@ -35,5 +37,6 @@ test('the UMD file loads as a RequireJS module and still sets window.FlowStorefr
   const problems = await open(page, '/e2e/pages/smoke-requirejs.html')
   await expect(page.locator('#out')).toHaveText(formatMoney(1234567, 'KWD', { locale: 'en-US' }))
   expect(await page.evaluate(() => typeof (window as { FlowStorefront?: unknown }).FlowStorefront)).toBe('object')
+  expect(await page.locator('body').getAttribute('data-session')).toBe('undefined')
   expect(problems).toEqual([])
 })
