@@ -86,6 +86,13 @@ describe('localizePrices', () => {
     expect(itemRequests().map((call) => new URLSearchParams(call.search).getAll('number').length)).toEqual([100, 100, 50])
   })
 
+  it('asks once for numbers already on their way (two passes, or a pass and the watcher)', async () => {
+    tile('SKU-1')
+    tile('SKU-2')
+    await Promise.all([localizePrices(), localizePrices()])
+    expect(itemRequests().length).toBe(1)
+  })
+
   it('paints from the cache before any request when warm, then needs none', async () => {
     history.replaceState(null, '', '/?flow_country=JP')
     tile('SKU-1')

@@ -19,8 +19,10 @@ type PriceState = {
   /** By experience key: the document this page knows, and item numbers Flow does not sell there. */
   docs: Map<string, PriceDocument>
   unavailable: Map<string, Set<string>>
+  /** By experience key, then item number: the request that is fetching it now. */
+  inflight: Map<string, Map<string, Promise<void>>>
 }
-const state = (): PriceState => sharedValue<PriceState>('prices', () => ({ docs: new Map(), unavailable: new Map() }))
+const state = (): PriceState => sharedValue<PriceState>('prices', () => ({ docs: new Map(), unavailable: new Map(), inflight: new Map() }))
 
 function cache(): Cache {
   const current = state()
@@ -80,6 +82,21 @@ export function isUnavailable(session: PriceSession, number: string): boolean {
  * `FlowStorefrontError` when a chunk fails; chunks that succeeded are kept.
  */
 export async function fetchPrices(session: PriceSession, numbers: readonly string[]): Promise<PriceDocument> {
+  // Numbers already on their way (another pass over the same page, the watcher) are awaited, not asked twice.
+  const inflight = inflightOf(session)
+  const waits = new Set(numbers.flatMap((n) => inflight.get(n) ?? []))
+  const ask = [...new Set(numbers.filter((n) => !inflight.has(n)))]
+  const asking = ask.length > 0 ? requestPrices(session, ask) : undefined
+  for (const number of ask) inflight.set(number, asking!.then(noop, noop))
+  try {
+    await Promise.all(waits)
+    return (await asking) ?? state().docs.get(session.experience) ?? merge(session, [], [])
+  } finally {
+    for (const number of ask) inflight.delete(number)
+  }
+}
+
+async function requestPrices(session: PriceSession, numbers: string[]): Promise<PriceDocument> {
   const config = getConfig()
   const http = createHttp({
     apiUrl: config.apiUrl,
@@ -109,6 +126,15 @@ export async function fetchPrices(session: PriceSession, numbers: readonly strin
   if (failed) throw failed.reason
   return doc
 }
+
+function inflightOf(session: PriceSession): Map<string, Promise<void>> {
+  const { inflight } = state()
+  let map = inflight.get(session.experience)
+  if (!map) inflight.set(session.experience, (map = new Map()))
+  return map
+}
+
+function noop(): void {}
 
 function merge(session: PriceSession, items: LocalizedItem[], answered: string[]): PriceDocument {
   const current = state()
@@ -147,5 +173,6 @@ export function resetPriceState(): void {
   const current = state()
   current.docs.clear()
   current.unavailable.clear()
+  current.inflight.clear()
   delete current.cache
 }
