@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { HIDE_RULE } from './dom.js'
 import { HEAD_SNIPPET, HEAD_SNIPPET_MAX_BYTES, headSnippet } from './head-snippet.js'
 
 const run = (source: string) => new Function(source)()
@@ -30,7 +31,7 @@ describe('head snippet', () => {
       during: {
         pending: true,
         experience: 'germany',
-        style: '[data-flow-waiting],[data-flow-pending] [data-flow-localize]:not([data-flow-localized]){visibility:hidden}',
+        style: HIDE_RULE,
       },
       justBefore: true,
       after: false,

@@ -2,8 +2,8 @@
 // into <head> before any stylesheet, with your CSP nonce on the <script> tag. It runs in well under
 // a millisecond and does three things, synchronously, before the first paint:
 //   1. unless `flow_enabled=false` is in the URL, marks <html data-flow-pending>;
-//   2. adds a style (carrying the script's nonce) that hides price elements not yet localized —
-//      with `visibility`, so each keeps its width and nothing shifts;
+//   2. adds a style (carrying the script's nonce) that hides price elements until the SDK's first
+//      pass is written — with `visibility`, so each keeps its width and nothing shifts;
 //   3. after the pricing timeout, removes the mark: base prices show whatever happens (fail-open).
 // It also copies the last experience from the persisted session snapshot onto
 // <html data-flow-experience>, so CSS can style per experience before the SDK runs.
@@ -34,6 +34,6 @@ export const HEAD_SNIPPET =
   'try{x=JSON.parse(localStorage.getItem("flow-storefront:session")||"null")}catch(e){}' +
   'if(x&&x.experience)h.setAttribute("data-flow-experience",x.experience);' +
   'if(c&&c.nonce)s.nonce=c.nonce;s.setAttribute("data-flow-style","");' +
-  's.textContent="[data-flow-waiting],[data-flow-pending] [data-flow-localize]:not([data-flow-localized]){visibility:hidden}";' +
+  's.textContent="[data-flow-waiting],[data-flow-pending] [data-flow-localize],[data-flow-pending] [data-flow-price-conversion-amount]{visibility:hidden}";' +
   '(d.head||h).appendChild(s);' +
   'setTimeout(function(){h.removeAttribute("data-flow-pending")},2e3)}catch(e){}})(document)'
