@@ -5,6 +5,7 @@
 import js from '@eslint/js'
 import importX from 'eslint-plugin-import-x'
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 const features = ['session', 'price', 'cart', 'country-picker', 'checkout', 'compat']
@@ -26,7 +27,7 @@ const featureZones = features.flatMap((feature) => [
 const browserGlobals = ['window', 'document', 'indexedDB', 'localStorage', 'sessionStorage', 'navigator', 'location']
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['**/dist/**', 'tmp/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -89,7 +90,17 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript: Node scripts, and the pages the e2e specs load in the browser.
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Browser code: e2e pages, and the functions benchmarks hand to page.evaluate().
+    files: ['e2e/pages/**', 'examples/**/public/**', 'bench/**'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
     files: ['**/*.test.ts', 'e2e/**', 'test/**', 'bench/**'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off', 'no-empty-pattern': 'off' },
   },
 )

@@ -17,7 +17,7 @@ const constants = (dev, extra = {}) =>
     values: { __VERSION__: JSON.stringify(pkg.version), __DEV__: dev, ...extra },
   })
 
-const onwarn = (warning, warn) => {
+const onwarn = (warning) => {
   // A warning is a build error here: silent breakage ships otherwise.
   throw new Error(`rollup: ${warning.message}`)
 }
