@@ -30,6 +30,13 @@
     script.src = '/dist/flow-storefront.umd.min.js'
     script.dataset.organization = 'demo'
     script.dataset.apiUrl = api
+    if (params.get('timeout')) script.dataset.pricingTimeout = params.get('timeout')
+    // The page records the SDK's error events, for the specs to read.
+    script.onload = function () {
+      window.FlowStorefront.on('error', function (event) {
+        ;(window.__errors = window.__errors || []).push(event.code)
+      })
+    }
     document.body.append(script)
   }
 })()
