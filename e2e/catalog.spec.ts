@@ -88,7 +88,8 @@ test('API labels with markup render as text, never as HTML', async ({ page, stac
     texts: await gridPrices(page),
     injected: await page.evaluate(() => document.querySelectorAll('#grid img, #grid script, #grid svg, #grid iframe, #grid style, #grid a').length),
     xss: await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
-  }).toEqual({ texts: gridNumbers.slice(0, 20).map((_, i) => XSS[i % XSS.length]), injected: 0, xss: undefined })
+    errors: await page.evaluate(() => (window as unknown as { __errors?: string[] }).__errors ?? []),
+  }).toEqual({ texts: gridNumbers.slice(0, 20).map((_, i) => XSS[i % XSS.length]), injected: 0, xss: undefined, errors: [] })
 })
 
 test('the demo store runs under a strict CSP (nonces, no unsafe-inline or unsafe-eval) with no violation', async ({ page, stack }) => {

@@ -157,6 +157,26 @@ describe('localizePrices', () => {
 })
 
 describe('observePrices', () => {
+  it('ignores added nodes without prices, and never localizes against a session not known yet', async () => {
+    history.replaceState(null, '', '/?flow_country=DE')
+    tile('SKU-1')
+    const release = flow.hold() // the session request hangs until released
+    const passes: number[] = []
+    stops.push(on('catalogLocalized', ({ localized }) => passes.push(localized)))
+    const stop = observePrices()
+    const first = localizePrices()
+    document.head.append(document.createElement('style')) // what injectStyle or a theme adds
+    tile('SKU-2') // a tile added while the session is unknown
+    // Two frames: the watcher batches mutations into the next one.
+    for (let frame = 0; frame < 2; frame++) await new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)))
+    const beforeSession = { passes: [...passes], body: document.body.className }
+    release()
+    await first
+    await expect.poll(() => texts('[data-flow-localize="item-price"]')).toEqual(['11,25 €', '12,32 €'])
+    stop()
+    expect(beforeSession).toEqual({ passes: [], body: '' })
+  })
+
   it('localizes elements added later, once per frame, and follows a country switch in place', async () => {
     history.replaceState(null, '', '/?flow_country=DE')
     tile('SKU-1')

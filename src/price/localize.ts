@@ -77,10 +77,14 @@ export function observePrices(root?: ParentNode): () => void {
   let frame = 0
   const flush = (): void => {
     frame = 0
-    const roots = [...pending]
+    // Only new subtrees that carry prices: our own <style>, a theme's icons… are none of our business.
+    const roots = [...pending].filter((node) => node.isConnected && hasPrices(node))
     pending.clear()
-    const session = $session.get()
-    for (const node of roots) if (node.isConnected) void localizeRoot(node, session && toPriceSession(session))
+    if (roots.length === 0) return
+    // Wait for the session rather than localize against "none yet" (which would restore base prices).
+    void startSession().then((session) => {
+      for (const node of roots) void localizeRoot(node, session && toPriceSession(session))
+    })
   }
   const schedule = (node: ParentNode): void => {
     pending.add(node)
@@ -117,6 +121,12 @@ export function observePrices(root?: ParentNode): () => void {
     current.stop = undefined
   }
   return current.stop
+}
+
+const PRICES = '[data-flow-localize^="item-"],[data-flow-price-conversion-amount]'
+
+function hasPrices(node: ParentNode): boolean {
+  return (node instanceof Element && node.matches(PRICES)) || node.querySelector(PRICES) !== null
 }
 
 function toPriceSession(session: Session) {
