@@ -81,8 +81,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^flow-storefront(?!/money$)(/.*)?$|^\\.\\./\\.\\./src/',
-              message: 'the server imports no browser code except flow-storefront/money.',
+              regex: '^flow-storefront(?!/money$|/price-document$)(/.*)?$|^\\.\\./\\.\\./src/',
+              message: 'the server imports no browser code except the DOM-free flow-storefront/money and flow-storefront/price-document.',
             },
           ],
         },

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 const money = fileURLToPath(new URL('./src/core/money.ts', import.meta.url))
+const priceDocument = fileURLToPath(new URL('./src/price/document.ts', import.meta.url))
 
 // Two projects: DOM code runs in happy-dom, pure code and the server package in Node.
 // A file named `*.dom.test.ts` (or under a `dom` folder) is DOM code; everything else is pure.
@@ -20,7 +21,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        resolve: { alias: { 'flow-storefront/money': money } },
+        resolve: { alias: { 'flow-storefront/money': money, 'flow-storefront/price-document': priceDocument } },
         test: {
           name: 'node',
           environment: 'node',

@@ -157,6 +157,6 @@ for (const failure of FAILURES) {
       uncaught: problems.filter((p) => p.startsWith('pageerror')),
       unhandled: await page.evaluate(() => (window as unknown as { __unhandled?: unknown[] }).__unhandled ?? []),
     }).toEqual({ text: '$10.00', visibleWithinTimeout: true, uncaught: [], unhandled: [] })
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __errors?: string[] }).__errors ?? []), { timeout: 10_000 }).toHaveLength(1)
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __errors?: string[] }).__errors ?? []), { timeout: 15_000 }).toHaveLength(1)
   })
 }

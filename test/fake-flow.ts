@@ -34,6 +34,8 @@ export type FakeFlow = {
   /** Answers every later request with this status/body until cleared with `undefined`. */
   fail(reply: { status: number; body: string; contentType?: string } | undefined): void
   sessions: Map<string, FakeExperience>
+  /** Where geolocation places a request with no country or experience: sessions and item lookups separately. */
+  geo: { session: FakeExperience; items: FakeExperience }
 }
 
 export function createFakeFlow(): FakeFlow {
@@ -44,12 +46,13 @@ export function createFakeFlow(): FakeFlow {
   let nextId = 1
 
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+  const geo = { session: EXPERIENCES[0]!, items: EXPERIENCES[0]! }
   const pick = (form: { country?: string; experience?: string }): FakeExperience | undefined =>
     form.experience
       ? EXPERIENCES.find((e) => e.key === form.experience)
       : form.country
         ? EXPERIENCES.find((e) => e.country2 === form.country || e.country3 === form.country)
-        : EXPERIENCES[0]
+        : geo.session
   const session = (id: string, e: FakeExperience) => ({
     id,
     organization: 'demo',
@@ -102,14 +105,21 @@ export function createFakeFlow(): FakeFlow {
       return json(200, session(id, known))
     }
     if (path === '/demo/experiences/items') {
-      const e = EXPERIENCES.find((x) => x.key === url.searchParams.get('experience'))
-      if (!e) return json(404, {})
+      // Like Flow: the experience named, else the country's, else the session's, else geolocation (here: the first).
+      const bySession = sessions.get(request.headers.get('authorization')?.replace('Session ', '') ?? '')
+      const e = url.searchParams.get('experience')
+        ? EXPERIENCES.find((x) => x.key === url.searchParams.get('experience'))
+        : url.searchParams.get('country')
+          ? pick({ country: url.searchParams.get('country')! })
+          : (bySession ?? geo.items)
+      if (!e) return json(422, { code: 'generic_error', messages: ['unknown experience'] })
       const items = url.searchParams
         .getAll('number')
         .filter((n) => CATALOG[n])
         .map((number) => ({
           number,
           local: {
+            experience: { key: e.key },
             status: 'included',
             prices: [{ key: 'localized_item_price', ...price(CATALOG[number]!.price, e, true), includes: e.vat ? { key: 'vat', label: 'Includes VAT' } : { key: 'none', label: '' } }],
             price_attributes: { regular_price: price(CATALOG[number]!.regular, e, true) },
@@ -126,6 +136,7 @@ export function createFakeFlow(): FakeFlow {
     fetch: fakeFetch,
     calls,
     sessions,
+    geo,
     hold() {
       let release!: () => void
       gate = new Promise((resolve) => (release = resolve))

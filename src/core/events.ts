@@ -58,7 +58,7 @@ function report(error: unknown): void {
 export type CatalogLocalized = {
   /** Price elements written with a local price. */
   localized: number
-  /** Of those, how many came from the cache (no request on the critical path). */
+  /** Of those, how many were known when the pass began (IndexedDB, memory, or a first visit's prices asked for alongside its session), not fetched by it. */
   fromCache: number
   /** Elements left in base currency (item excluded, no price for the code, or no rate). */
   unlocalized: number

@@ -6,6 +6,7 @@ import type { Includes, ItemPrices, LocalizedPrice, Rate } from './document.js'
 export type LocalizedItem = {
   number: string
   local?: {
+    experience?: { key: string }
     status?: string
     prices?: ({ key?: string } & Partial<LocalizedPrice> & { includes?: Includes })[]
     price_attributes?: Record<string, LocalizedPrice>

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { configure, resetConfig } from '../core/config.js'
 import { on } from '../core/events.js'
-import { CATALOG, createFakeFlow, type FakeFlow } from '../../test/fake-flow.js'
+import { CATALOG, EXPERIENCES, createFakeFlow, type FakeFlow } from '../../test/fake-flow.js'
 import { resetSessionState, setCountry } from '../session/session.js'
 import { localizePrices, observePrices } from './localize.js'
 import { resetPriceState } from './prices.js'
@@ -76,7 +76,39 @@ describe('localizePrices', () => {
       conversion: '+90,00 €',
       body: 'flow-catalog-localized',
       requests: [['SKU-1', 'SKU-2', 'SKU-3']],
-      counts: { localized: 10, fromCache: 0, unlocalized: 0 },
+      // Asked for alongside the session (one round trip), so known when the pass began.
+      counts: { localized: 10, fromCache: 10, unlocalized: 0 },
+    })
+  })
+
+  it('asks for a first visit\'s prices alongside its session, by the URL\'s country, in one round trip', async () => {
+    history.replaceState(null, '', '/?flow_country=JP')
+    tile('SKU-1')
+    await localizePrices()
+    expect({
+      calls: flow.calls.map((call) => `${call.method} ${call.path}${call.search}`).sort(),
+      price: texts('[data-flow-localize="item-price"]'),
+    }).toEqual({
+      calls: ['GET /demo/experiences/items?country=JP&limit=100&number=SKU-1', 'POST /sessions/organizations/demo'],
+      price: ['¥1,575'],
+    })
+  })
+
+  it('drops early prices for another experience than the session\'s, and asks again', async () => {
+    // Geolocation places the session in Japan, but the early price request in the US.
+    flow.geo.session = EXPERIENCES[2]!
+    tile('SKU-1')
+    await localizePrices()
+    expect({
+      calls: flow.calls.map((call) => `${call.method} ${call.path}${call.search}`).sort(),
+      price: texts('[data-flow-localize="item-price"]'),
+    }).toEqual({
+      calls: [
+        'GET /demo/experiences/items?experience=japan&limit=100&number=SKU-1',
+        'GET /demo/experiences/items?limit=100&number=SKU-1',
+        'POST /sessions/organizations/demo',
+      ],
+      price: ['¥1,575'],
     })
   })
 

@@ -4,10 +4,10 @@ import { getConfig } from '../core/config.js'
 import type { CatalogLocalized } from '../core/events.js'
 import { getDocument, getWindow } from '../core/env.js'
 import { sharedValue } from '../core/stores.js'
-import { $session, startSession, type Session } from '../session/index.js'
+import { $session, sessionChoice, startSession, type Session } from '../session/index.js'
 import type { PriceDocument } from './document.js'
 import { localizeRoot } from './dom.js'
-import { cachedDocument } from './prices.js'
+import { adoptEarlyPrices, cachedDocument, fetchEarlyPrices } from './prices.js'
 
 /**
  * Localizes every catalog price element under `root` (default: the whole document) for the
@@ -23,12 +23,26 @@ export async function localizePrices(root?: ParentNode): Promise<CatalogLocalize
   const doc = getDocument()
   const target = root ?? doc
   if (!target) return { localized: 0, fromCache: 0, unlocalized: 0, ms: 0 }
-  getConfig() // a missing organization is a programmer mistake: it throws here
+  const { organization } = getConfig() // a missing organization is a programmer mistake: it throws here
   const started = startSession()
   // A returning shopper's experience is known at once (the snapshot): localize from the cache
   // without waiting for Flow, and again only if Flow then moves the shopper elsewhere.
   const known = $session.get()
-  const session = known ?? (await started)
+  let session = known
+  if (!known) {
+    // A first visit: ask for the page's prices while the session is being created (once per page;
+    // a second pass meanwhile waits for the same answer).
+    const early = earlyState()
+    early.adopted ??= (async () => {
+      const choice = sessionChoice()
+      const numbers = choice ? itemNumbers(target) : []
+      const prices = choice && numbers.length > 0 ? fetchEarlyPrices(organization, numbers, choice) : undefined
+      const resolved = await started
+      if (resolved && prices) await adoptEarlyPrices(toPriceSession(resolved), prices)
+    })()
+    await early.adopted
+    session = await started
+  }
   const result = await localizeRoot(target, session && toPriceSession(session))
   if (known) {
     void started.then((confirmed) => {
@@ -50,6 +64,14 @@ export async function localizePrices(root?: ParentNode): Promise<CatalogLocalize
 export async function getPriceDocument(): Promise<PriceDocument | undefined> {
   const session = $session.get() ?? (await startSession())
   return session && cachedDocument(toPriceSession(session))
+}
+
+type EarlyState = { adopted?: Promise<void> | undefined }
+const earlyState = (): EarlyState => sharedValue<EarlyState>('price-early', () => ({}))
+
+/** Test helper: forget this page's first-visit prefetch. */
+export function resetEarlyPrices(): void {
+  earlyState().adopted = undefined
 }
 
 type WatchState = { stop?: (() => void) | undefined }
@@ -112,7 +134,8 @@ export function observePrices(root?: ParentNode): () => void {
   const unsubscribe = $session.listen((session) => {
     if (session?.experience === experience) return
     experience = session?.experience
-    void localizeRoot(target, session && toPriceSession(session))
+    // On a first visit, prices asked for alongside the session are on their way: use them.
+    void Promise.resolve(earlyState().adopted).then(() => localizeRoot(target, session && toPriceSession(session)))
   })
   current.stop = () => {
     observer.disconnect()
@@ -124,6 +147,15 @@ export function observePrices(root?: ParentNode): () => void {
 }
 
 const PRICES = '[data-flow-localize^="item-"],[data-flow-price-conversion-amount]'
+
+function itemNumbers(root: ParentNode): string[] {
+  const numbers = new Set<string>()
+  for (const el of root.querySelectorAll('[data-flow-item-number]')) {
+    const number = el.getAttribute('data-flow-item-number')
+    if (number && el.querySelector(PRICES)) numbers.add(number)
+  }
+  return [...numbers]
+}
 
 function hasPrices(node: ParentNode): boolean {
   return (node instanceof Element && node.matches(PRICES)) || node.querySelector(PRICES) !== null

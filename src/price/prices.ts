@@ -127,6 +127,47 @@ async function requestPrices(session: PriceSession, numbers: string[]): Promise<
   return doc
 }
 
+/** Localized items asked for before the session is known: by the URL's country or experience, or by geolocation. */
+export type EarlyPrices = Promise<{ experience: string | undefined; items: LocalizedItem[]; numbers: string[] } | undefined>
+
+/**
+ * A first visit's prices, asked for in parallel with its session (one round trip instead of two):
+ * Flow picks the experience from `country`, `experience` or the request's geolocation, as it will
+ * for the session. {@link adoptEarlyPrices} keeps the answer only if the experiences agree.
+ */
+export function fetchEarlyPrices(organization: string, numbers: readonly string[], choice: { country?: string; experience?: string }): EarlyPrices {
+  const config = getConfig()
+  const http = createHttp({ apiUrl: config.apiUrl, timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) })
+  const asked = numbers.slice(0, CHUNK)
+  const where: [string, string][] = choice.experience ? [['experience', choice.experience]] : choice.country ? [['country', choice.country]] : []
+  return http
+    .get<LocalizedItem[]>(`${encodeURIComponent(organization)}/experiences/items`, {
+      searchParams: [...where, ['limit', String(CHUNK)], ...asked.map((n): [string, string] => ['number', n])],
+    })
+    .then(
+      (items) => ({ experience: Array.isArray(items) ? items[0]?.local?.experience?.key : undefined, items: Array.isArray(items) ? items : [], numbers: asked }),
+      // Settled at once, never rejected: the caller awaits the session first, and a failure here
+      // only means the regular path asks again.
+      () => undefined,
+    )
+}
+
+/** Merges early prices into the session's document when they are for its experience; true if they were. */
+export async function adoptEarlyPrices(session: PriceSession, early: EarlyPrices): Promise<boolean> {
+  try {
+    const answer = await early
+    if (!answer || answer.experience !== session.experience || answer.items.length === 0) return false
+    const { items, numbers } = answer
+    await cachedDocument(session)
+    const doc = merge(session, items, numbers)
+    await cache().set(keyOf(session), doc, getConfig().cacheTtlMs)
+    return true
+  } catch {
+    // The regular path asks again, with the session.
+    return false
+  }
+}
+
 function inflightOf(session: PriceSession): Map<string, Promise<void>> {
   const { inflight } = state()
   let map = inflight.get(session.experience)
@@ -170,6 +211,7 @@ function merge(session: PriceSession, items: LocalizedItem[], answered: string[]
 
 /** Test helper: forget every document this page holds in memory (the cache port keeps its own). */
 export function resetPriceState(): void {
+  sharedValue<{ adopted?: unknown }>('price-early', () => ({})).adopted = undefined
   const current = state()
   current.docs.clear()
   current.unavailable.clear()

@@ -1,2 +1,2 @@
-export { $session, setCountry, setExperience, startSession } from './session.js'
+export { $session, sessionChoice, setCountry, setExperience, startSession } from './session.js'
 export type { Session } from './session.js'

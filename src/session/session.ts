@@ -131,6 +131,20 @@ async function resolveSession(): Promise<Session | undefined> {
 }
 
 /**
+ * What this page's session will be asked for, known before any request: `undefined` when the page
+ * gets no session (bots, `flow_enabled=false`), else the URL's country or experience, if any (none
+ * means Flow's geolocation decides). Lets a first visit ask for prices in parallel with its session.
+ *
+ * @example
+ * sessionChoice() // { country: 'DE' } on ?flow_country=DE
+ */
+export function sessionChoice(): { country?: string; experience?: string } | undefined {
+  const choice = readUrlChoice()
+  if (choice.disabled || isBot(getConfig().botPattern)) return undefined
+  return { ...(choice.country ? { country: choice.country } : {}), ...(choice.experience ? { experience: choice.experience } : {}) }
+}
+
+/**
  * Switches the shopper to the experience of a country (ISO alpha-2 or alpha-3), in place: every
  * localized element on the page updates without a reload, unless `reloadOnChange` is configured.
  * Other tabs follow. Rejects with a `FlowStorefrontError` when Flow refuses the country.
