@@ -22,5 +22,6 @@ export {
   toMinor,
 } from './core/money.js'
 export type { CurrencyFormat, LabelFormatter, Rounding } from './core/money.js'
-export * from './session/index.js'
+export { $session, setCountry, setExperience, startSession } from './session/index.js'
+export type { Session } from './session/index.js'
 export * from './price/index.js'

@@ -1,6 +1,8 @@
 // `flow-storefront-server <command> [flags]`: a table of commands, each with its own --help.
 // Importing this file does nothing; `bin/flow-storefront-server.js` calls `runCli`.
 import { parseArgs } from 'node:util'
+import { adapterCommands } from './commands/index.js'
+import { serveCommands } from './commands/serve.js'
 import { parseFaultFlag, startEmulator, type FaultRule } from './emulator/index.js'
 
 const PROGRAM = 'flow-storefront-server'
@@ -92,7 +94,7 @@ Runs a local Flow API on HOST:N until Ctrl+C (SIGINT) or SIGTERM.
 }
 
 /** Every command, in the order `--help` lists them. Later features add theirs here. */
-export const commands: Command[] = [emulatorCommand]
+export const commands: Command[] = [emulatorCommand, ...serveCommands, ...adapterCommands]
 
 function parseFlags(args: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>) {
   try {

@@ -1,6 +1,6 @@
 // The CLI dispatcher and its `emulator` command, run in-process with a scripted io.
 import { describe, expect, test } from 'vitest'
-import { runCli, type CliIo } from '../src/cli.js'
+import { commands, runCli, type CliIo } from '../src/cli.js'
 
 function scriptedIo() {
   const out: string[] = []
@@ -23,7 +23,7 @@ describe('flow-storefront-server', () => {
   test('--help lists the commands and exits 0', async () => {
     const { io, out } = scriptedIo()
     expect(await runCli(['--help'], io)).toBe(0)
-    expect(out.join('\n')).toMatch(/^Usage: flow-storefront-server <command> \[flags\]\n\nCommands:\n {2}emulator {2}Run the local Flow API emulator/)
+    expect(out.join('\n')).toMatch(/^Usage: flow-storefront-server <command> \[flags\]\n\nCommands:\n {2}emulator {2,}Run the local Flow API emulator/)
   })
 
   test('no command prints the help to stderr and exits 2', async () => {
@@ -35,7 +35,7 @@ describe('flow-storefront-server', () => {
   test('an unknown command is named, exit code 2', async () => {
     const { io, err } = scriptedIo()
     expect(await runCli(['emulate'], io)).toBe(2)
-    expect(err).toEqual(["flow-storefront-server: unknown command 'emulate'. Commands: emulator. Run 'flow-storefront-server --help'."])
+    expect(err).toEqual([`flow-storefront-server: unknown command 'emulate'. Commands: ${commands.map((c) => c.name).join(', ')}. Run 'flow-storefront-server --help'.`])
   })
 
   test('emulator --help and help emulator print its usage', async () => {
