@@ -1,6 +1,7 @@
 // A framework-neutral request/answer pair for the checkout and session endpoints, with adapters
 // to `node:http` and to the Fetch API, cookie parsing and the `Set-Cookie` writer.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readStreamBody } from '../http/body.js'
 
 /** What an endpoint sees of a request. */
 export type EndpointRequest = {
@@ -112,22 +113,8 @@ async function readNode(req: IncomingMessage, limit: number): Promise<Uint8Array
   return Buffer.concat(chunks, size)
 }
 
-async function readStream(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
+function readStream(request: Request, limit: number): Promise<Uint8Array | 'too_large'> {
   const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > limit) return 'too_large'
-  if (request.body === null) return new Uint8Array(0)
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined)
-      return 'too_large'
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks, size)
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve('too_large')
+  return readStreamBody(request.body, limit)
 }

@@ -24,7 +24,7 @@ import { createWebhookStore, getOrderProjection } from './store.js'
 
 const worker = fileURLToPath(new URL('../../test/webhook-kill-worker.mjs', import.meta.url))
 // The worker runs the package's code without a build: transpiled once (cached by content).
-const root = transpileServer(['webhooks', 'store'], ['log.ts'])
+const root = transpileServer(['webhooks', 'store', 'http'], ['log.ts'])
 const children = new Set<ChildProcess>()
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL')

@@ -9,6 +9,7 @@ import { errorMessage, silentLogger, type Logger } from '../log.js'
 import { parseEnvelope } from './envelope.js'
 import { checkSecrets, SIGNATURE_HEADER, verifyWebhookSignature } from './signature.js'
 import type { IngestInput, IngestOutcome, WebhookStore } from './store.js'
+import { readStreamBody } from '../http/body.js'
 
 /**
  * Options of `createWebhookReceiver`.
@@ -305,24 +306,6 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | 'to
     req.on('error', onAbort)
     req.on('aborted', onAbort)
   })
-}
-
-async function readStreamBody(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | 'too_large'> {
-  if (stream === null) return new Uint8Array(0)
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined)
-      return 'too_large'
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks, size)
 }
 
 function pathOf(url: string | undefined): string | undefined {

@@ -9,9 +9,14 @@ import ts from 'typescript'
 
 const serverSrc = fileURLToPath(new URL('../../src/', import.meta.url))
 const serverData = fileURLToPath(new URL('../../data', import.meta.url))
-// The one browser module the server may import (the emulator's money), transpiled alongside.
-const browserCore = fileURLToPath(new URL('../../../src/core/', import.meta.url))
-const MONEY = ['money.ts', 'currency-data.ts']
+// The DOM-free browser modules the server may import, transpiled alongside: package subpath →
+// the files it needs (the first is the one the subpath names), relative to the SDK's src/.
+const browserSrc = fileURLToPath(new URL('../../../src/', import.meta.url))
+const SDK_MODULES: Record<string, string[]> = {
+  'flow-storefront/money': ['core/money.ts', 'core/currency-data.ts'],
+  'flow-storefront/price-document': ['price/document.ts'],
+}
+const SDK_FILES = [...new Set(Object.values(SDK_MODULES).flat())]
 const cacheRoot = fileURLToPath(new URL('../../../node_modules/.cache/flow-storefront-server-test/', import.meta.url))
 
 function sources(dir: string): string[] {
@@ -25,8 +30,8 @@ function sources(dir: string): string[] {
 /**
  * Transpiles `server/src/<folder>` for each folder (and the top-level files named in `files`)
  * to ESM JavaScript and returns the directory that mirrors `server/src` (with `../data` linked to
- * `server/data`, as in the package, and `flow-storefront/money` pointed at a transpiled copy of
- * src/core/money.ts, so no build of the SDK is needed either).
+ * `server/data`, as in the package, and `flow-storefront/money` and `flow-storefront/price-document`
+ * pointed at transpiled copies of the SDK's files, so no build of the SDK is needed either).
  *
  * @example
  * const root = transpileServer(['catalog', 'client', 'store'])
@@ -36,7 +41,7 @@ export function transpileServer(folders: readonly string[], files: readonly stri
   const inputs = [...folders.flatMap((folder) => sources(join(serverSrc, folder))), ...files.map((file) => join(serverSrc, file))].sort()
   const hash = createHash('sha256')
   for (const input of inputs) hash.update(relative(serverSrc, input)).update('\0').update(readFileSync(input)).update('\0')
-  for (const name of MONEY) hash.update(readFileSync(join(browserCore, name)))
+  for (const name of SDK_FILES) hash.update(readFileSync(join(browserSrc, name)))
   const out = join(cacheRoot, hash.digest('hex').slice(0, 16))
   if (existsSync(join(out, 'src', 'package.json'))) return join(out, 'src')
   const staging = `${out}.${process.pid}.tmp`
@@ -46,14 +51,16 @@ export function transpileServer(folders: readonly string[], files: readonly stri
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
       fileName: input,
     })
-    const money = relative(dirname(target), join(staging, 'money', 'money.js')).split('\\').join('/')
-    outputText = outputText.replaceAll("'flow-storefront/money'", `'${money.startsWith('.') ? money : `./${money}`}'`)
+    for (const [subpath, [main]] of Object.entries(SDK_MODULES)) {
+      const file = relative(dirname(target), join(staging, 'sdk', main!.replace(/\.ts$/, '.js'))).split('\\').join('/')
+      outputText = outputText.replaceAll(`'${subpath}'`, `'${file.startsWith('.') ? file : `./${file}`}'`)
+    }
     mkdirSync(dirname(target), { recursive: true })
     writeFileSync(target, outputText)
   }
   for (const input of inputs) emit(input, join(staging, 'src', relative(serverSrc, input)).replace(/\.ts$/, '.js'))
-  for (const name of MONEY) emit(join(browserCore, name), join(staging, 'money', name.replace(/\.ts$/, '.js')))
-  writeFileSync(join(staging, 'money', 'package.json'), '{ "type": "module" }\n')
+  for (const name of SDK_FILES) emit(join(browserSrc, name), join(staging, 'sdk', name.replace(/\.ts$/, '.js')))
+  writeFileSync(join(staging, 'sdk', 'package.json'), '{ "type": "module" }\n')
   writeFileSync(join(staging, 'src', 'package.json'), '{ "type": "module" }\n')
   symlinkSync(serverData, join(staging, 'data'), 'dir')
   try {
