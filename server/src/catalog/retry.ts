@@ -28,6 +28,6 @@ export function retryDelay(delay: { baseMs: number; maxMs: number }, attempts: n
   const ceiling = Math.min(delay.maxMs, delay.baseMs * 2 ** Math.max(0, attempts - 1))
   const backoff = Math.round(ceiling / 2 + (ceiling / 2) * random())
   // The client already honoured Retry-After between its own attempts; a queue-level retry honours it too.
-  const retryAfter = typeof error === 'object' && error !== null ? (error as { retryAfterMs?: unknown }).retryAfterMs : undefined
-  return typeof retryAfter === 'number' && Number.isFinite(retryAfter) ? Math.max(backoff, Math.min(retryAfter, delay.maxMs)) : backoff
+  const retryAfter = isFlowApiError(error) ? error.retryAfterMs : undefined
+  return retryAfter !== undefined && Number.isFinite(retryAfter) ? Math.max(backoff, Math.min(retryAfter, delay.maxMs)) : backoff
 }

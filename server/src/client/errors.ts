@@ -26,6 +26,7 @@ export type FlowApiErrorDetails = {
   requestId?: string | undefined
   body?: unknown
   cause?: unknown
+  retryAfterMs?: number | undefined
 }
 
 /**
@@ -56,6 +57,8 @@ export class FlowApiError extends Error {
   readonly path: string
   /** How many attempts were made before giving up (0 when the breaker refused the first). */
   readonly attempts: number
+  /** What Flow's last `Retry-After` asked for, in ms (a 429 or 503), so a queue can wait as long. */
+  readonly retryAfterMs: number | undefined
 
   constructor(code: FlowApiErrorCode, message: string, details: FlowApiErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
@@ -67,6 +70,7 @@ export class FlowApiError extends Error {
     this.method = details.method
     this.path = details.path
     this.attempts = details.attempts
+    this.retryAfterMs = details.retryAfterMs
   }
 }
 

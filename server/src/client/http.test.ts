@@ -229,6 +229,13 @@ describe('Retry-After', () => {
     const error = await failure(client.request('POST', '/demo/refunds', { body: {} }))
     expect({ status: error.status, requests: s.requests.length, delays }).toEqual({ status: 429, requests: 1, delays: [] })
   })
+
+  it('hands the last Retry-After to the caller on the error, so a queue can wait as long', async () => {
+    const s = await serve(() => ({ status: 503, headers: { 'retry-after': '42' } }))
+    const { client } = makeClient(s.url, { retry: { limit: 1, retryAfterCapMs: 1000 } })
+    const error = await failure(client.request('GET', '/demo/centers'))
+    expect({ status: error.status, retryAfterMs: error.retryAfterMs }).toEqual({ status: 503, retryAfterMs: 42_000 })
+  })
 })
 
 describe('timeout', () => {

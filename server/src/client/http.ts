@@ -244,6 +244,7 @@ export function createRequest(config: TransportConfig): FlowRequest {
       requestId: failure.requestId,
       body,
       cause: sanitizeCause(failure.cause, redact),
+      retryAfterMs: failure.retryAfterMs,
     })
   }
 }
