@@ -33,6 +33,9 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     settings: {
+      // Without these, import-x cannot parse the TypeScript files it follows, and no-cycle sees no edges.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.mts'] },
+      'import-x/extensions': ['.ts', '.tsx', '.mts', '.js', '.mjs'],
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.test.json', 'server/tsconfig.json'], noWarnOnMultipleProjects: true })],
     },
     rules: {
