@@ -129,6 +129,14 @@ export function createFakeFlow(): FakeFlow {
         }))
       return json(200, items)
     }
+    const conversion = /^\/demo\/experiences\/conversions\/([A-Z]{3})\/([0-9.]+)$/.exec(path)
+    if (conversion) {
+      const e = EXPERIENCES.find((x) => x.key === url.searchParams.get('experience')) ?? geo.items
+      const [, base, amount] = conversion
+      if (base !== 'USD') return json(422, { code: 'generic_error', messages: [`no rate from ${base}`] })
+      const local = convertMinor(toMinor(amount!, 'USD'), 'USD', e.currency, e.rate)
+      return json(200, { currency: e.currency, amount: Number(local) / 10 ** (e.currency === 'JPY' ? 0 : 2), label: formatMoney(local, e.currency, { locale: e.locale, format: e.format }) })
+    }
     return json(404, { code: 'not_found', path })
   }
 

@@ -16,7 +16,7 @@ import { getDocument, getWindow } from '../core/env.js'
 import { convertMinor, formatMoney, toMinor } from '../core/money.js'
 import { sharedValue } from '../core/stores.js'
 import type { ItemPrices, PriceDocument } from './document.js'
-import { cachedDocument, fetchPrices, isUnavailable, type PriceSession } from './prices.js'
+import { cachedDocument, fetchPrices, fetchRates, isUnavailable, type PriceSession } from './prices.js'
 import { isExpired } from './validate.js'
 
 const TARGET = '[data-flow-localize^="item-"]'
@@ -82,8 +82,10 @@ export async function localizeRoot(root: ParentNode, session: PriceSession | und
   const hidden = [...waiting.map((i) => targets[i] as Element), ...waitingConversions]
   hideWhileWaiting(hidden)
   try {
-    // Rates ride along with localized items: a page with only conversions asks for one of its items.
-    doc = await fetchPrices(session, stale ? known : missing.size > 0 ? [...missing] : known.slice(0, 1))
+    if (stale || missing.size > 0) doc = await fetchPrices(session, stale ? known : [...missing])
+    // Rates ride along with localized items; a base currency no item brought is asked for by itself.
+    const bases = [...new Set(conversions.map(baseCurrencyOf))].filter((base) => base && !rateFor(doc, base))
+    if (bases.length > 0) doc = await fetchRates(session, bases)
   } catch (error) {
     report(error)
   }

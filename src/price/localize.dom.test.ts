@@ -112,6 +112,26 @@ describe('localizePrices', () => {
     })
   })
 
+  it('converts amounts on a page with no item, with the rate Flow gives for their base currency', async () => {
+    history.replaceState(null, '', '/?flow_country=JP')
+    const banner = document.createElement('p')
+    banner.setAttribute('data-flow-price-conversion-amount', '100')
+    banner.setAttribute('data-flow-price-conversion-base-currency', 'USD')
+    banner.setAttribute('data-flow-item-prefix', 'Free shipping over ')
+    banner.textContent = 'Free shipping over $100.00'
+    document.body.append(banner)
+    const result = await localizePrices()
+    expect({
+      text: banner.textContent,
+      localized: result.localized,
+      conversions: flow.calls.filter((call) => call.path.includes('/conversions/')).map((call) => call.path + call.search),
+    }).toEqual({
+      text: 'Free shipping over ¥15,000',
+      localized: 1,
+      conversions: ['/demo/experiences/conversions/USD/10000?experience=japan'],
+    })
+  })
+
   it('asks for at most 100 item numbers per request', async () => {
     for (let i = 1; i <= 250; i++) tile(`SKU-${i}`)
     await localizePrices()

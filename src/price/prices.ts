@@ -127,6 +127,42 @@ async function requestPrices(session: PriceSession, numbers: string[]): Promise<
   return doc
 }
 
+/** The amount converted to read a rate: large enough that rounding to the currency's decimals keeps 4+ significant digits. */
+const RATE_PROBE = 10_000
+
+/**
+ * Reads Flow's FX rate from each base currency to the session's currency (Flow's conversion of a
+ * probe amount), for conversions on pages with no item of that currency; merges them into the
+ * experience's document and the cache.
+ */
+export async function fetchRates(session: PriceSession, bases: readonly string[]): Promise<PriceDocument> {
+  const config = getConfig()
+  const http = createHttp({
+    apiUrl: config.apiUrl,
+    timeoutMs: config.timeoutMs,
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+    getAuthorization: () => `Session ${session.id}`,
+  })
+  const answers = await Promise.all(
+    bases.map((base) =>
+      http.get<{ amount?: unknown; currency?: unknown }>(
+        `${encodeURIComponent(session.organization)}/experiences/conversions/${encodeURIComponent(base)}/${RATE_PROBE}`,
+        { searchParams: [['experience', session.experience]] },
+      ),
+    ),
+  )
+  const doc = merge(session, [], [])
+  answers.forEach((answer, i) => {
+    const value = typeof answer.amount === 'number' ? answer.amount / RATE_PROBE : NaN
+    const base = bases[i] as string
+    if (answer.currency === session.currency && Number.isFinite(value) && value > 0 && !doc.rates.some((rate) => rate.base === base)) {
+      doc.rates.push({ base, target: session.currency, value })
+    }
+  })
+  await cache().set(keyOf(session), doc, config.cacheTtlMs)
+  return doc
+}
+
 /** Localized items asked for before the session is known: by the URL's country or experience, or by geolocation. */
 export type EarlyPrices = Promise<{ experience: string | undefined; items: LocalizedItem[]; numbers: string[] } | undefined>
 
@@ -186,9 +222,10 @@ function merge(session: PriceSession, items: LocalizedItem[], answered: string[]
     organization: session.organization,
     experience: { key: session.experience, country: session.country, currency: session.currency, locale: session.locale },
     ...(session.format ? { format: session.format } : {}),
-    generated_at: new Date(now).toISOString(),
-    expires_at: new Date(now + getConfig().cacheTtlMs).toISOString(),
-    rates: previous?.rates ?? [],
+    // Fresh items renew the document; merging only rates keeps the items' age.
+    generated_at: previous && items.length === 0 ? previous.generated_at : new Date(now).toISOString(),
+    expires_at: previous && items.length === 0 ? previous.expires_at : new Date(now + getConfig().cacheTtlMs).toISOString(),
+    rates: [...(previous?.rates ?? [])],
     items: { ...previous?.items },
   }
   const unavailable = current.unavailable.get(session.experience) ?? new Set<string>()
