@@ -1,32 +1,9 @@
 import { readFileSync } from 'node:fs'
 
-/** Flow's `country` reference model. */
-export type Country = {
-  name: string
-  iso_3166_2: string
-  iso_3166_3: string
-  languages: string[]
-  measurement_system: string
-  default_currency?: string
-  default_language?: string
-  timezones: string[]
-  default_delivered_duty?: string
-}
+// Flow's reference models, as the typed client has them (generated from the spec).
+import type { Country, Currency, Language, Locale } from '../client/index.js'
 
-/** Flow's `currency` reference model (with Flow's own `number_decimals`). */
-export type Currency = {
-  name: string
-  iso_4217_3: string
-  number_decimals: number
-  symbols?: { primary: string; narrow?: string }
-  default_locale?: string
-}
-
-/** Flow's `locale` reference model. */
-export type Locale = { id: string; name: string; country: string; language: string; numbers: { decimal: string; group: string } }
-
-/** Flow's `language` reference model (the files also list countries and locales, which the API omits). */
-export type Language = { name: string; iso_639_2: string }
+export type { Country, Currency, Language, Locale }
 
 /** Flow's region: a named group of countries (`region_reference` carries only its id). */
 export type Region = { id: string; name: string; countries: string[] }
