@@ -1,5 +1,6 @@
 import ky, { HTTPError, TimeoutError } from 'ky'
 import type { SearchParamsOption } from 'ky'
+import { getConfig } from './config.js'
 import { FlowStorefrontError } from './errors.js'
 import type { FlowErrorOptions } from './errors.js'
 
@@ -220,4 +221,22 @@ export function createHttp({
     post: (path, json, options) => request('POST', path, json, options),
     put: (path, json, options) => request('PUT', path, json, options),
   }
+}
+
+/**
+ * An {@link Http} for the Flow API this page configured (`apiUrl`, `fetch`, `timeoutMs` from
+ * `configure()`), authorized by `getAuthorization` when given.
+ *
+ * @example
+ * const http = configuredHttp(() => `Session ${sessionId}`)
+ * await http.get('demo/experiences/items', { searchParams: [['experience', 'germany']] })
+ */
+export function configuredHttp(getAuthorization?: () => string | undefined): Http {
+  const config = getConfig()
+  return createHttp({
+    apiUrl: config.apiUrl,
+    timeoutMs: config.timeoutMs,
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+    ...(getAuthorization ? { getAuthorization } : {}),
+  })
 }

@@ -2,7 +2,7 @@
 // per-experience price document per page, merged as items arrive and written back to the cache.
 import { cacheKey, createCache, type Cache } from '../core/cache.js'
 import { getConfig } from '../core/config.js'
-import { createHttp } from '../core/http.js'
+import { configuredHttp } from '../core/http.js'
 import { sharedValue } from '../core/stores.js'
 import { PRICE_DOCUMENT_VERSION, type PriceDocument } from './document.js'
 import { itemPrices, itemRates, type LocalizedItem } from './items.js'
@@ -98,12 +98,7 @@ export async function fetchPrices(session: PriceSession, numbers: readonly strin
 
 async function requestPrices(session: PriceSession, numbers: string[]): Promise<PriceDocument> {
   const config = getConfig()
-  const http = createHttp({
-    apiUrl: config.apiUrl,
-    timeoutMs: config.timeoutMs,
-    ...(config.fetch ? { fetch: config.fetch } : {}),
-    getAuthorization: () => `Session ${session.id}`,
-  })
+  const http = configuredHttp(() => `Session ${session.id}`)
   const chunks: string[][] = []
   for (let i = 0; i < numbers.length; i += CHUNK) chunks.push(numbers.slice(i, i + CHUNK))
   const results = await Promise.allSettled(
@@ -137,12 +132,7 @@ const RATE_PROBE = 10_000
  */
 export async function fetchRates(session: PriceSession, bases: readonly string[]): Promise<PriceDocument> {
   const config = getConfig()
-  const http = createHttp({
-    apiUrl: config.apiUrl,
-    timeoutMs: config.timeoutMs,
-    ...(config.fetch ? { fetch: config.fetch } : {}),
-    getAuthorization: () => `Session ${session.id}`,
-  })
+  const http = configuredHttp(() => `Session ${session.id}`)
   const answers = await Promise.all(
     bases.map((base) =>
       http.get<{ amount?: unknown; currency?: unknown }>(
@@ -172,8 +162,7 @@ export type EarlyPrices = Promise<{ experience: string | undefined; items: Local
  * for the session. {@link adoptEarlyPrices} keeps the answer only if the experiences agree.
  */
 export function fetchEarlyPrices(organization: string, numbers: readonly string[], choice: { country?: string; experience?: string }): EarlyPrices {
-  const config = getConfig()
-  const http = createHttp({ apiUrl: config.apiUrl, timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) })
+  const http = configuredHttp()
   const asked = numbers.slice(0, CHUNK)
   const where: [string, string][] = choice.experience ? [['experience', choice.experience]] : choice.country ? [['country', choice.country]] : []
   return http

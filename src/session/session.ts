@@ -1,7 +1,7 @@
 import { getConfig } from '../core/config.js'
 import { emit } from '../core/events.js'
 import { isFlowStorefrontError } from '../core/errors.js'
-import { createHttp } from '../core/http.js'
+import { configuredHttp } from '../core/http.js'
 import type { CurrencyFormat } from '../core/money.js'
 import { sharedAtom, sharedValue } from '../core/stores.js'
 import {
@@ -58,18 +58,11 @@ type FlowSession = {
 type SessionState = { started?: Promise<Session | undefined> | undefined; stopSync?: (() => void) | undefined }
 const state = (): SessionState => sharedValue<SessionState>('session-state', () => ({}))
 
-const http = () => {
-  const config = getConfig()
-  return createHttp({
-    apiUrl: config.apiUrl,
-    timeoutMs: config.timeoutMs,
-    ...(config.fetch ? { fetch: config.fetch } : {}),
-    getAuthorization: () => {
-      const id = $session.get()?.id ?? readSessionCookie()
-      return id ? `Session ${id}` : undefined
-    },
+const http = () =>
+  configuredHttp(() => {
+    const id = $session.get()?.id ?? readSessionCookie()
+    return id ? `Session ${id}` : undefined
   })
-}
 
 /**
  * Starts (or resumes) the shopper's session once per page: from `flow_country` /
