@@ -58,6 +58,33 @@ describe('webhook delivery', () => {
     expect(new Set(events.map((e) => e.event_id)).size).toBe(4)
   })
 
+  test('shipping a placed order (admin lever) delivers a signed label_upserted in a valid shape', async () => {
+    const { emulator, receiver, api } = await setup()
+    await api.raw('POST', '/demo/webhooks', { body: { url: receiver.url, events: ['label_upserted'] } })
+    const number = await placeOrder(emulator, api)
+    const missing = await fetch(`${emulator.url}/_emulator/orders/ord-nope/labels`, { method: 'POST' })
+    const shipped = await fetch(`${emulator.url}/_emulator/orders/${number}/labels`, { method: 'POST' })
+    await receiver.waitFor(1)
+    const [request] = receiver.received
+    const event = JSON.parse(request!.body) as Record<string, any>
+    validator.assertValid(event, 'event')
+    expect({
+      missing: missing.status,
+      shipped: shipped.status,
+      signed: verify('demo-webhook-secret', request!.body, request!.headers['x-flow-signature']),
+      discriminator: event.discriminator,
+      order: event.order,
+      items: event.package.items,
+    }).toEqual({
+      missing: 404,
+      shipped: 201,
+      signed: true,
+      discriminator: 'label_upserted',
+      order: number,
+      items: [{ number: 'CAP-DAD-KHA', quantity: 2 }],
+    })
+  })
+
   test('only webhooks subscribed to an event receive it', async () => {
     const { emulator, receiver, api } = await setup()
     const other = await startReceiver()

@@ -41,6 +41,39 @@ export function refundCaptureEvent(context: EmulatorContext, refundCapture: Json
   return envelope(context, 'refund_capture_upserted_v2', { id: refundCapture.id, refund_capture: refundCapture })
 }
 
+/**
+ * `label_upserted`: a shipping label for the whole order, from the organization's first center to
+ * the order's destination (the emulator's carrier is "demo-post").
+ */
+export function labelUpsertedEvent(context: EmulatorContext, order: Json): Json {
+  const destination = (order.destination ?? {}) as Json
+  const { contact, ...location } = destination as { contact?: Json } & Json
+  const center = Object.values(context.state.centers)[0] as Json | undefined
+  const centerKey = String(center?.key ?? 'center')
+  const tracking = newId('trk').slice(4, 20).toUpperCase()
+  const items = ((order.items ?? []) as Json[]).map((item) => ({ number: item.number, quantity: item.quantity }))
+  return envelope(context, 'label_upserted', {
+    label_id: newId('lab'),
+    carrier_tracking_number: `DP${tracking}`,
+    commercial_invoice: `${context.url}/_emulator/labels/${String(order.number)}/invoice.pdf`,
+    flow_tracking_number: `FT${tracking}`,
+    destination: { contact: contact ?? { name: {} }, location },
+    // The center's address is already a shipping address: its contact and location.
+    origin: {
+      contact: { name: { first: 'Demo', last: 'Warehouse' } },
+      location: { country: 'USA' },
+      ...((center?.address as Json | undefined) ?? {}),
+      center_reference: { organization_id: context.state.organization.id, center_key: centerKey },
+    },
+    carrier: 'demo-post',
+    service: 'demo-post-standard',
+    order: order.number,
+    center_key: centerKey,
+    recipient: 'customer',
+    package: { dimensions: { weight: { value: '1', units: 'kilogram' } }, items },
+  })
+}
+
 /** An amount of the order's currency as Flow's `money`, and the same in the base currency. */
 function amounts(state: EmulatorState, total: { amount: number; currency: string }): { amount: number; currency: string; base: Json } {
   const minor = toMinor(total.amount, total.currency)

@@ -5,9 +5,11 @@
 //   DELETE /_emulator/faults/:id    remove one rule
 //   GET    /_emulator/state         the whole state, as JSON (for debugging and tests)
 //   POST   /_emulator/reset         back to the seed (sessions, orders, webhooks… are dropped)
+//   POST   /_emulator/orders/:number/labels   ship a placed order: delivers `label_upserted`
 import type { EmulatorContext } from '../context.js'
 import { ApiError, noContent, notFound, ok, route } from '../http.js'
 import { parseFaultRule } from '../faults.js'
+import { labelUpsertedEvent } from '../events.js'
 
 function readRules(body: unknown): unknown[] {
   if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'faults' in body) {
@@ -44,6 +46,15 @@ export const adminRoutes = [
   }),
 
   route<EmulatorContext>('GET', '/_emulator/state', 'admin', (_request, context) => ok(context.state)),
+
+  // Flow creates labels when the merchant ships; the emulator has no fulfilment, so this is the lever.
+  route<EmulatorContext>('POST', '/_emulator/orders/:number/labels', 'admin', (request, context) => {
+    const record = context.state.orders[request.params.number ?? '']
+    if (!record) throw notFound(`order '${request.params.number}'`)
+    const event = labelUpsertedEvent(context, record.order)
+    context.deliveries.publish(event)
+    return ok(event, 201)
+  }),
 
   route<EmulatorContext>('POST', '/_emulator/reset', 'admin', async (_request, context) => {
     await context.reset()
