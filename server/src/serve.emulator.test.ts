@@ -146,4 +146,47 @@ describe('serve with the emulator', () => {
       refilled: ['reconcile', 'capture_upserted_v2'],
     })
   }, 30_000)
+  it('shipping and refunding a placed order move its projection to labelled, then refunded', async () => {
+    const emulator = await startEmulator({ port: 0, webhookRetry: { attempts: 3, baseDelayMs: 20 } })
+    cleanups.push(() => emulator.close())
+    const db = openTestDb(tempDbPath())
+    const client = createFlowClient({ organization: emulator.organization, apiKey: emulator.apiKey, baseUrl: emulator.url })
+    await updateWebhookSettings(client, db)
+    const arrived = new Map<string, ReturnType<typeof waiter<void>>>(
+      ['capture_upserted_v2', 'label_upserted', 'refund_capture_upserted_v2'].map((type) => [type, waiter<void>()]),
+    )
+    const server = await startServer({
+      db,
+      client,
+      webhookSecrets: () => storedWebhookSecrets(db, emulator.organization),
+      handlers: (on) => {
+        for (const [type, done] of arrived) on(`${type as WebhookEventType}_after`, () => done.resolve())
+      },
+    })
+    cleanups.push(() => server.close())
+    await registerWebhooks(client, server.url)
+
+    const session = await client.createSession({ country: 'DE' })
+    const token = await client.createCheckoutToken({ discriminator: 'checkout_token_order_form', session_id: session.id, order_form: { items: [{ number: 'MUG-ENAMEL', quantity: 1 }] } })
+    await fetch(emulator.checkoutUrl(token.id), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a%40example.com&first=Ana' })
+    await arrived.get('capture_upserted_v2')!.promise
+    const number = token.order.number
+    const captured = getOrderProjection(server.store, number)?.status
+
+    const shipped = await fetch(`${emulator.url}/_emulator/orders/${number}/labels`, { method: 'POST' })
+    await arrived.get('label_upserted')!.promise
+    const labelled = getOrderProjection(server.store, number)?.status
+
+    await client.createRefund({ order_number: number, amount: 1, currency: 'EUR' }, { idempotencyKey: `refund-${number}` })
+    await arrived.get('refund_capture_upserted_v2')!.promise
+    const refunded = getOrderProjection(server.store, number)
+
+    expect({ captured, shipped: shipped.status, labelled, refunded: refunded?.status, labels: Object.keys(refunded?.labels ?? {}).length }).toEqual({
+      captured: 'captured',
+      shipped: 201,
+      labelled: 'labelled',
+      refunded: 'refunded',
+      labels: 1,
+    })
+  })
 })
