@@ -57,7 +57,14 @@ export function configure(options: ConfigOptions): Config {
   return getConfig()
 }
 
-/** The effective configuration; throws a `config` error when no organization was set. */
+/**
+ * The effective configuration (what was set, over the defaults); throws a `config` error when no
+ * organization was set.
+ *
+ * @example
+ * configure({ organization: 'demo' })
+ * getConfig().apiUrl // 'https://api.flow.io'
+ */
 export function getConfig(): Config {
   const { config } = state()
   if (!config.organization) {
