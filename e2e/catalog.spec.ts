@@ -1,9 +1,9 @@
 // Catalog price localization in Chromium against the emulator: what ships (dist/), on real pages.
 import { expect, gridNumbers, gridPrices, test, watchProblems } from './support/fixtures.js'
 
-const gridUrl = (site: string, api: string, mode: 'umd' | 'esm') => `${site}/e2e/pages/grid.html?mode=${mode}&api=${encodeURIComponent(api)}`
+const gridUrl = (site: string, api: string, mode: 'umd' | 'esm' | 'requirejs') => `${site}/e2e/pages/grid.html?mode=${mode}&api=${encodeURIComponent(api)}`
 
-for (const mode of ['umd', 'esm'] as const) {
+for (const mode of ['umd', 'esm', 'requirejs'] as const) {
   test(`${mode}: a 200-product grid is localized for ?flow_country=DE in one pass of batched requests`, async ({ page, stack }) => {
     const problems = watchProblems(page)
     const requests: string[] = []

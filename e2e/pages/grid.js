@@ -19,7 +19,21 @@
     tile.append(price, ' ', regular)
     grid.append(tile)
   }
-  if (params.get('mode') === 'esm') {
+  if (params.get('mode') === 'requirejs') {
+    // A legacy Magento theme: RequireJS loads the UMD file as the AMD module `flow-storefront`.
+    var loader = document.createElement('script')
+    loader.src = '/node_modules/requirejs/require.js'
+    loader.onload = function () {
+      window.require.config({ paths: { 'flow-storefront': '/dist/flow-storefront.umd.min' } })
+      window.require(['flow-storefront'], function (sdk) {
+        sdk.configure({ organization: 'demo', apiUrl: api })
+        sdk.localizePrices().then(function () {
+          sdk.observePrices()
+        })
+      })
+    }
+    document.body.append(loader)
+  } else if (params.get('mode') === 'esm') {
     window.process = { env: { NODE_ENV: 'production' } }
     var module = document.createElement('script')
     module.type = 'module'
