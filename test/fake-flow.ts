@@ -115,7 +115,7 @@ export function createFakeFlow(): FakeFlow {
       if (!e) return json(422, { code: 'generic_error', messages: ['unknown experience'] })
       const items = url.searchParams
         .getAll('number')
-        .filter((n) => CATALOG[n])
+        .filter((n) => Object.hasOwn(CATALOG, n))
         .map((number) => ({
           number,
           local: {
