@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { LabelFormatter, Rounding } from 'flow-storefront/money'
 import type { LevySetting } from './pricing.js'
+import type { WebhookDelivery, WebhookDeliveryRequest } from '../client/index.js'
 
 /** Flow's JSON as the emulator stores and returns it (already in the spec's shape). */
 export type Json = Record<string, unknown>
@@ -81,35 +82,9 @@ export type InventoryRecord = { center: string; item_number: string; quantity: n
 
 export type WebhookRecord = { id: string; url: string; events: string[]; created_at: string }
 
-/** One HTTP attempt of a webhook delivery. */
-export type DeliveryRequest = {
-  id: string
-  attempted_at: string
-  /** The receiver's HTTP status, absent when no answer came (network error, timeout). */
-  status?: number
-  error?: string
-  duration_ms: number
-}
-
-/**
- * One event sent to one webhook, with every attempt. Not in Flow's spec subset; the shape the
- * emulator serves at `GET /:organization/webhook/deliveries`.
- */
-export type DeliveryRecord = {
-  id: string
-  webhook_id: string
-  url: string
-  event_id: string
-  event_type: string
-  /** The exact bytes signed and sent. */
-  body: string
-  status: 'scheduled' | 'succeeded' | 'failed'
-  attempts: number
-  next_attempt_at?: string
-  created_at: string
-  updated_at: string
-  requests: DeliveryRequest[]
-}
+// Deliveries are served as the typed client reads them (not in Flow's spec subset).
+export type DeliveryRecord = WebhookDelivery
+export type DeliveryRequest = WebhookDeliveryRequest
 
 export type WebhookSettings = { secret?: string; retry_max_attempts: number; retry_sleep_ms: number; sleep_ms: number }
 
